@@ -1,0 +1,4 @@
+export * from './envelope';
+export * from './record-events';
+export * from './errors';
+export * from './problem';

@@ -1,0 +1,6 @@
+/** The current time. Injected so tests can pin it. */
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };

@@ -1,0 +1,5 @@
+export * from './clock';
+export * from './ids';
+export * from './event-publisher';
+export * from './outbox';
+export * from './event-consumer';

@@ -1,0 +1,4 @@
+export * from './servers';
+export * from './isolation';
+export * from './test-servers';
+export * from './eventually';
