@@ -42,3 +42,18 @@ export function readUrl(env: Env, name: string, fallback: string, protocols: str
   }
   return value;
 }
+
+export function readOneOf<T extends string>(env: Env, name: string, fallback: T, allowed: readonly T[]): T {
+  const value = readString(env, name, fallback);
+  if (!(allowed as readonly string[]).includes(value)) throw configError(name, 'enum', `${name} must be one of ${allowed.join(', ')}, got "${value}"`);
+  return value as T;
+}
+
+/** A comma-separated list of delays in milliseconds, e.g. `1000,5000,30000`. */
+export function readDelays(env: Env, name: string, fallback: number[]): number[] {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const delays = raw.split(',').map((part) => Number(part.trim()));
+  if (delays.some((delay) => !Number.isInteger(delay) || delay < 1)) throw configError(name, 'delays', `${name} must be comma-separated positive integers (milliseconds)`);
+  return delays;
+}

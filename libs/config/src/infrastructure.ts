@@ -1,4 +1,4 @@
-import { readInt, readString, readUrl } from './env';
+import { readInt, readOneOf, readString, readUrl } from './env';
 
 type Env = Record<string, string | undefined>;
 
@@ -9,8 +9,11 @@ export interface InfrastructureConfig {
   rabbitmqUrl: string;
   /** Topic exchange every domain event is published to. */
   exchange: string;
-  logLevel: string;
+  logLevel: LogLevel;
 }
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/hexbase';
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -23,7 +26,7 @@ export function readInfrastructureConfig(env: Env = process.env): Infrastructure
     redisUrl: readUrl(env, 'REDIS_URL', DEFAULT_REDIS_URL, ['redis:', 'rediss:']),
     rabbitmqUrl: readUrl(env, 'RABBITMQ_URL', DEFAULT_RABBITMQ_URL, ['amqp:', 'amqps:']),
     exchange: readString(env, 'HEXBASE_EXCHANGE', DEFAULT_EXCHANGE),
-    logLevel: readString(env, 'LOG_LEVEL', 'info'),
+    logLevel: readOneOf(env, 'LOG_LEVEL', 'info', LOG_LEVELS),
   };
 }
 

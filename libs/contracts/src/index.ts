@@ -2,3 +2,4 @@ export * from './envelope';
 export * from './record-events';
 export * from './errors';
 export * from './problem';
+export * from './consistency-token';
