@@ -1,0 +1,12 @@
+export * from './logger';
+export * from './metrics';
+export * from './trace-context';
+export * from './spans';
+export * from './readiness';
+export { AsyncLocalStorageContextManager } from './async-context-manager';
+export { globalPlugin } from './global-plugin';
+export * from './request-id';
+export * from './trace-plugin';
+export * from './health-plugin';
+export * from './metrics-plugin';
+export * from './request-log-plugin';
