@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-const libs = ['contracts', 'ports', 'config', 'messaging', 'resilience', 'observability', 'testing', 'filter', 'db'];
+const libs = ['contracts', 'ports', 'config', 'messaging', 'resilience', 'observability', 'http', 'testing', 'filter', 'db'];
 const alias = Object.fromEntries(
   libs.map((lib) => [`@hexbase/${lib}`, fileURLToPath(new URL(`./libs/${lib}/src/index.ts`, import.meta.url))]),
 );
@@ -13,13 +13,13 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['{libs,services,scripts}/**/*.unit.test.ts'] },
+        test: { name: 'unit', include: ['{libs,services,scripts,deploy}/**/*.unit.test.ts'] },
       },
       {
         extends: true,
         test: {
           name: 'int',
-          include: ['{libs,services,scripts}/**/*.int.test.ts'],
+          include: ['{libs,services,scripts,deploy}/**/*.int.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },
@@ -28,7 +28,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'e2e',
-          include: ['{libs,services}/**/*.e2e.test.ts'],
+          include: ['{libs,services,e2e}/**/*.e2e.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 90_000,
           // End-to-end files stop and start the shared broker; they must not overlap.

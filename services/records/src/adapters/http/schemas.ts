@@ -1,0 +1,133 @@
+import { INDEXED_FIELD_TYPES } from '../../domain/collection';
+import { MAX_BULK_OPERATIONS } from '../../application/write-records';
+
+/** JSON Schemas of the records API: they validate requests and generate the OpenAPI document. */
+
+export const collectionNameParam = { type: 'string', pattern: '^[a-z][a-z0-9_]{0,62}$', description: 'Collection name' } as const;
+export const recordIdParam = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$', description: 'Record id' } as const;
+
+export const recordSchema = {
+  $id: 'Record',
+  type: 'object',
+  required: ['id', 'collection', 'version', 'createdAt', 'updatedAt', 'deletedAt', 'data'],
+  properties: {
+    id: { type: 'string' },
+    collection: { type: 'string' },
+    version: { type: 'integer', minimum: 1 },
+    createdAt: { type: 'string', format: 'date-time' },
+    updatedAt: { type: 'string', format: 'date-time' },
+    deletedAt: { type: ['string', 'null'], format: 'date-time' },
+    data: { type: 'object', additionalProperties: true },
+  },
+} as const;
+
+const indexedFieldSchema = {
+  type: 'object',
+  required: ['field', 'type'],
+  additionalProperties: false,
+  properties: { field: { type: 'string', maxLength: 512 }, type: { type: 'string', enum: [...INDEXED_FIELD_TYPES] } },
+} as const;
+
+const definitionProperties = {
+  description: { type: 'string', maxLength: 2000 },
+  schema: { type: 'object', additionalProperties: true, description: 'JSON Schema (draft 2020-12) for the data of every record' },
+  uniqueFields: { type: 'array', items: { type: 'string', maxLength: 512 }, maxItems: 16 },
+  indexedFields: { type: 'array', items: indexedFieldSchema, maxItems: 32 },
+} as const;
+
+export const createCollectionBody = {
+  type: 'object',
+  required: ['name', 'schema'],
+  additionalProperties: false,
+  properties: { name: { type: 'string', maxLength: 63 }, ...definitionProperties },
+} as const;
+
+export const updateCollectionBody = {
+  type: 'object',
+  required: ['schema'],
+  additionalProperties: false,
+  properties: definitionProperties,
+} as const;
+
+export const collectionSchema = {
+  $id: 'Collection',
+  type: 'object',
+  required: ['name', 'description', 'schema', 'uniqueFields', 'indexedFields', 'version', 'createdAt', 'updatedAt'],
+  properties: {
+    name: { type: 'string' },
+    ...definitionProperties,
+    version: { type: 'integer' },
+    createdAt: { type: 'string', format: 'date-time' },
+    updatedAt: { type: 'string', format: 'date-time' },
+  },
+} as const;
+
+export const createRecordBody = {
+  type: 'object',
+  required: ['data'],
+  additionalProperties: false,
+  properties: { id: recordIdParam, data: { type: 'object', description: 'The record: must satisfy the collection schema' } },
+} as const;
+
+export const replaceRecordBody = {
+  type: 'object',
+  required: ['data'],
+  additionalProperties: false,
+  properties: { data: { type: 'object' } },
+} as const;
+
+export const mergePatchBody = { type: 'object', description: 'JSON Merge Patch (RFC 7396) of the record data' } as const;
+
+const expectedVersion = { type: 'integer', minimum: 1, description: 'Fail with 412 unless the record is at this version' } as const;
+
+export const bulkBody = {
+  type: 'object',
+  required: ['operations'],
+  additionalProperties: false,
+  properties: {
+    operations: {
+      type: 'array',
+      minItems: 1,
+      maxItems: MAX_BULK_OPERATIONS,
+      items: {
+        type: 'object',
+        required: ['op'],
+        properties: {
+          op: { type: 'string', enum: ['create', 'replace', 'patch', 'delete', 'restore', 'purge'] },
+          id: recordIdParam,
+          data: { type: 'object' },
+          patch: { type: 'object' },
+          expectedVersion,
+        },
+        additionalProperties: false,
+        allOf: [
+          { if: { properties: { op: { const: 'create' } } }, then: { required: ['data'] } },
+          { if: { properties: { op: { const: 'replace' } } }, then: { required: ['id', 'data'] } },
+          { if: { properties: { op: { const: 'patch' } } }, then: { required: ['id', 'patch'] } },
+          { if: { properties: { op: { enum: ['delete', 'restore', 'purge'] } } }, then: { required: ['id'] } },
+        ],
+      },
+    },
+  },
+} as const;
+
+export const listQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    filter: { type: 'string', maxLength: 4096, description: 'Filter expression (docs/filters.md)' },
+    sort: { type: 'string', maxLength: 520, pattern: '^-?[A-Za-z_][A-Za-z0-9_.]*$', default: 'id', description: 'Field to sort by; prefix with - for descending' },
+    limit: { type: 'integer', minimum: 1, maximum: 1000, default: 50 },
+    cursor: { type: 'string', maxLength: 2048 },
+    includeTotal: { type: 'boolean', default: false },
+    includeDeleted: { type: 'boolean', default: false },
+  },
+} as const;
+
+export const ifMatchHeaders = {
+  type: 'object',
+  properties: {
+    'if-match': { type: 'string', description: 'ETag of the version this write expects' },
+    'idempotency-key': { type: 'string', description: 'Makes retries of this write safe' },
+  },
+} as const;

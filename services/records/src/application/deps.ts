@@ -1,0 +1,11 @@
+import type { Clock, IdGenerator } from '@hexbase/ports';
+import type { Collections, RecordStore, SchemaValidator } from './ports';
+
+/** Everything the records use cases need, wired in main.ts (or a test). */
+export interface RecordsDeps {
+  collections: Collections;
+  records: RecordStore;
+  validator: SchemaValidator;
+  ids: IdGenerator;
+  clock: Clock;
+}
