@@ -3,3 +3,4 @@ export * from './record-events';
 export * from './errors';
 export * from './problem';
 export * from './consistency-token';
+export * from './tenant';

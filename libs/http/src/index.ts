@@ -6,3 +6,4 @@ export * from './validation-violations';
 export * from './json-body';
 export * from './security-headers';
 export * from './serve';
+export * from './request-tenant';

@@ -4,8 +4,6 @@ import type { FieldViolation } from '@hexbase/contracts';
 export const COLLECTION_NAME = /^[a-z][a-z0-9_]{0,62}$/;
 /** Client-chosen record ids: URL-safe, at most 64 characters. Server ids are UUIDv7. */
 export const RECORD_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
-/** Tenant ids are set by the gateway; they become part of routing keys. */
-export const TENANT_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 export function checkName(value: unknown, pattern: RegExp, field: string, description: string): FieldViolation[] {
   if (typeof value !== 'string') return [{ field, rule: 'type', message: `${field} must be a string` }];

@@ -1,22 +1,7 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { HexbaseError } from '@hexbase/contracts';
+import type { FastifyInstance } from 'fastify';
+import { tenantOf } from '@hexbase/http';
 import type { EventLog } from '../../application/ports';
 import { readStream } from '../../application/read-stream';
-
-/** Header the gateway sets with the caller's tenant. Direct callers in development get `default`. */
-const TENANT_HEADER = 'x-hexbase-tenant';
-const TENANT_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
-
-function tenantOf(request: FastifyRequest): string {
-  const value = request.headers[TENANT_HEADER];
-  const tenant = (Array.isArray(value) ? value[0] : value) ?? 'default';
-  if (!TENANT_ID.test(tenant)) {
-    throw new HexbaseError('INVALID_TENANT', 'validation', 'the tenant header is malformed', [
-      { field: `/headers/${TENANT_HEADER}`, rule: 'pattern', message: 'lower-case letters, digits and dashes, at most 63 characters' },
-    ]);
-  }
-  return tenant;
-}
 
 const storedEventSchema = {
   type: 'object',

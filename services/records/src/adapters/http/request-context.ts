@@ -2,26 +2,14 @@ import { createHash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { HexbaseError } from '@hexbase/contracts';
 import { currentTraceparent } from '@hexbase/observability';
+import { tenantOf } from '@hexbase/http';
 import type { IdempotentRequest, WriteContext } from '../../application/ports';
-import { TENANT_ID } from '../../domain/names';
 
-/** Header the gateway sets with the caller's tenant. Direct callers in development get `default`. */
-export const TENANT_HEADER = 'x-hexbase-tenant';
-export const DEFAULT_TENANT = 'default';
+export { tenantOf };
 
 function header(request: FastifyRequest, name: string): string | undefined {
   const value = request.headers[name];
   return Array.isArray(value) ? value[0] : value;
-}
-
-export function tenantOf(request: FastifyRequest): string {
-  const tenant = header(request, TENANT_HEADER) ?? DEFAULT_TENANT;
-  if (!TENANT_ID.test(tenant)) {
-    throw new HexbaseError('INVALID_TENANT', 'validation', 'the tenant header is malformed', [
-      { field: `/headers/${TENANT_HEADER}`, rule: 'pattern', message: 'lower-case letters, digits and dashes, at most 63 characters' },
-    ]);
-  }
-  return tenant;
 }
 
 export function writeContextOf(request: FastifyRequest): WriteContext {

@@ -1,10 +1,11 @@
 import { INDEXED_FIELD_TYPES } from '../../domain/collection';
+import { COLLECTION_NAME, RECORD_ID } from '../../domain/names';
 import { MAX_BULK_OPERATIONS } from '../../application/write-records';
 
 /** JSON Schemas of the records API: they validate requests and generate the OpenAPI document. */
 
-export const collectionNameParam = { type: 'string', pattern: '^[a-z][a-z0-9_]{0,62}$', description: 'Collection name' } as const;
-export const recordIdParam = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$', description: 'Record id' } as const;
+export const collectionNameParam = { type: 'string', pattern: COLLECTION_NAME.source, description: 'Collection name' } as const;
+export const recordIdParam = { type: 'string', pattern: RECORD_ID.source, description: 'Record id: letters, digits, _ and -, at most 64' } as const;
 
 export const recordSchema = {
   $id: 'Record',
