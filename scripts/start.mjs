@@ -73,8 +73,8 @@ async function waitReady(url, child, timeoutMs = 60_000) {
 }
 
 if (installNeeded()) {
-  step('Installing dependencies (npm ci)');
-  run('npm', ['ci', '--no-audit', '--no-fund'], 'npm ci');
+  step('Installing dependencies (npm install)');
+  run('npm', ['install', '--no-audit', '--no-fund'], 'npm install');
 }
 
 step('Checking the servers');

@@ -1,18 +1,10 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import amqplib from 'amqplib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { eventually, testServers, uniqueName } from '@hexbase/testing';
+import { eventually, startBroker, stopBroker, testServers, uniqueName } from '@hexbase/testing';
 import { createAmqpConnection, type AmqpConnection, type ConnectionState } from './amqp-connection';
 import { createAmqpPublisher, type AmqpPublisher } from './amqp-publisher';
 import { startEventConsumer, type EventConsumer } from './event-consumer';
 import { deleteTopology, sampleEvent } from './test-support';
-
-const run = promisify(execFile);
-
-async function rabbitmqctl(command: 'stop_app' | 'start_app'): Promise<void> {
-  await run('rabbitmqctl', [command], { timeout: 120_000 });
-}
 
 /** True once the broker completes an AMQP handshake (TCP alone answers before the app is up). */
 async function brokerAcceptsConnections(url: string): Promise<true | undefined> {
@@ -38,10 +30,7 @@ describe('broker restart', () => {
 
   afterAll(async () => {
     // Whatever happened above, the next test run must find the broker up.
-    if (!(await brokerAcceptsConnections(url))) {
-      await rabbitmqctl('start_app');
-      await eventually(() => brokerAcceptsConnections(url), { timeoutMs: 60_000, intervalMs: 250, what: 'the broker to accept connections' });
-    }
+    if (!(await brokerAcceptsConnections(url))) await startBroker(url);
     await consumer?.stop();
     await publisher?.close();
     if (connection) {
@@ -71,13 +60,12 @@ describe('broker restart', () => {
     await eventually(() => (received.includes(before.id) ? true : undefined), { what: 'the event published before the restart' });
 
     try {
-      await rabbitmqctl('stop_app');
+      await stopBroker();
       await eventually(() => (connection!.isConnected() ? undefined : true), { what: 'the connection to notice the broker is gone' });
       await expect(publisher.publish([sampleEvent({ tenantid: tenant })])).rejects.toMatchObject({ kind: 'unavailable', code: 'BROKER_UNAVAILABLE' });
       expect(consumer.isConsuming()).toBe(false);
     } finally {
-      await rabbitmqctl('start_app');
-      await eventually(() => brokerAcceptsConnections(url), { timeoutMs: 60_000, intervalMs: 250, what: 'the broker to accept connections' });
+      await startBroker(url);
     }
 
     await connection.waitUntilConnected(30_000);

@@ -81,7 +81,7 @@ async function appendInTransaction(client: pg.PoolClient, event: EventEnvelope):
     const again = await client.query('SELECT 1 FROM events WHERE event_id = $1', [event.id]);
     return again.rowCount ? { kind: 'duplicate' } : { kind: 'taken', currentVersion };
   }
-  const { rows: head } = await client.query<{ position: string }>('UPDATE log_head SET position = position + 1 WHERE id = 1 RETURNING position');
+  const { rows: head } = await client.query<{ position: string }>('SELECT nextval('event_positions') AS position');
   const position = Number(head[0]!.position);
   await client.query(
     `INSERT INTO events (position, event_id, tenant_id, stream_id, stream_version, type, time, data, envelope)
