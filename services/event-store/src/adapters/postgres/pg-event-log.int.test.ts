@@ -16,9 +16,6 @@ let log: EventLog;
 beforeAll(async () => {
   database = await createTestDatabase(testServers().databaseUrl, 'pg_event_log');
   await migrateEventStore(database.url);
-  const setup = createEventStorePool(database.url, 1);
-  await setup.query('CREATE SEQUENCE event_positions');
-  await setup.end();
   pool = createEventStorePool(database.url, 16);
   log = createPgEventLog(pool);
 });
@@ -223,7 +220,7 @@ async function appendHeldOpen(event: EventEnvelope, hold: (position: number, bac
     await client.query('BEGIN');
     await client.query('INSERT INTO streams (tenant_id, stream_id, version) VALUES ($1, $2, 0)', [event.tenantid, event.streamid]);
     await client.query('SELECT version FROM streams WHERE tenant_id = $1 AND stream_id = $2 FOR UPDATE', [event.tenantid, event.streamid]);
-    const { rows: head } = await client.query<{ position: string }>('SELECT nextval('event_positions') AS position');
+    const { rows: head } = await client.query<{ position: string }>('UPDATE log_head SET position = position + 1 WHERE id = 1 RETURNING position');
     const position = Number(head[0]!.position);
     await client.query(
       `INSERT INTO events (position, event_id, tenant_id, stream_id, stream_version, type, time, data, envelope)

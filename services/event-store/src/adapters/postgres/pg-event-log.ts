@@ -81,12 +81,12 @@ async function appendInTransaction(client: pg.PoolClient, event: EventEnvelope):
     const again = await client.query('SELECT 1 FROM events WHERE event_id = $1', [event.id]);
     return again.rowCount ? { kind: 'duplicate' } : { kind: 'taken', currentVersion };
   }
-  const { rows: head } = await client.query<{ position: string }>('SELECT nextval('event_positions') AS position');
+  const { rows: head } = await client.query<{ position: string }>('UPDATE log_head SET position = position + 1 WHERE id = 1 RETURNING position');
   const position = Number(head[0]!.position);
   await client.query(
-    `INSERT INTO events (position, event_id, tenant_id, stream_id, stream_version, type, time, data, envelope)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-    [position, event.id, event.tenantid, event.streamid, event.streamversion, event.type, event.time, JSON.stringify(event.data ?? null), JSON.stringify({ ...event, data: undefined })],
+    `INSERT INTO events (position, event_id, tenant_id, stream_id, stream_version, type, time, data, envelope, correlation_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    [position, event.id, event.tenantid, event.streamid, event.streamversion, event.type, event.time, JSON.stringify(event.data ?? null), JSON.stringify({ ...event, data: undefined }), event.correlationid ?? null],
   );
   await client.query('UPDATE streams SET version = $3, updated_at = now() WHERE tenant_id = $1 AND stream_id = $2', [event.tenantid, event.streamid, event.streamversion]);
   return { kind: 'appended', position };
