@@ -7,3 +7,4 @@ export { decideDelivery, type DeadLetterReason, type DeliveryDecision, type Deli
 export { listDeadLetters, redriveDeadLetters, type DeadLetter } from './dead-letters';
 export { CLOUDEVENTS_CONTENT_TYPE, MessageHeader, type HeadersFor } from './message-headers';
 export { INBOX_TABLE_SQL, recordInboxOnce, type SqlClient } from './inbox';
+export { connectToEventBus, type EventBusConnectionOptions } from './event-bus-connection';

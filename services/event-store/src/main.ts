@@ -1,6 +1,6 @@
 import { createPgPool } from '@hexbase/db';
 import { gracefulShutdown, listenAndServe } from '@hexbase/http';
-import { createAmqpConnection, declareEventExchange } from '@hexbase/messaging';
+import { connectToEventBus } from '@hexbase/messaging';
 import { createLogger, createMetrics, withSpans } from '@hexbase/observability';
 import { createPgEventLog } from './adapters/postgres/pg-event-log';
 import { buildApp } from './app';
@@ -14,15 +14,11 @@ const metrics = createMetrics({ service: 'event-store' });
 const pool = createPgPool(config.databaseUrl, SCHEMA, { max: 20 });
 const log = withSpans('event-log', createPgEventLog(pool));
 
-const connection = createAmqpConnection({
+const connection = await connectToEventBus({
   url: config.rabbitmqUrl,
   name: 'event-store',
+  exchange: config.exchange,
   onStateChange: (state, error) => logger.info({ state, err: error }, 'broker connection'),
-});
-await connection.addSetup(async (ready) => {
-  const channel = await ready.createChannel();
-  await declareEventExchange(channel, config.exchange);
-  await channel.close();
 });
 const intake = await startIntake(connection, log, config, logger, metrics);
 

@@ -1,6 +1,6 @@
 import { createPgPool } from '@hexbase/db';
 import { createHttpApp, gracefulShutdown, listenAndServe } from '@hexbase/http';
-import { createAmqpConnection, createAmqpPublisher, declareEventExchange } from '@hexbase/messaging';
+import { connectToEventBus, createAmqpPublisher } from '@hexbase/messaging';
 import { createLogger, createMetrics } from '@hexbase/observability';
 import { breakerRegistry, withBreaker } from '@hexbase/resilience';
 import pg from 'pg';
@@ -18,15 +18,11 @@ const metrics = createMetrics({ service: 'records-relay' });
 const pool = createPgPool(config.databaseUrl, SCHEMA, { max: 3 });
 const outbox = createPgOutboxRelayStore(pool);
 
-const connection = createAmqpConnection({
+const connection = await connectToEventBus({
   url: config.rabbitmqUrl,
   name: 'records-relay',
+  exchange: config.exchange,
   onStateChange: (state, error) => logger.info({ state, err: error }, 'broker connection'),
-});
-await connection.addSetup(async (ready) => {
-  const channel = await ready.createChannel();
-  await declareEventExchange(channel, config.exchange);
-  await channel.close();
 });
 const publisher = createAmqpPublisher(connection, { exchange: config.exchange, source: RECORDS_SOURCE });
 const breakers = breakerRegistry();
