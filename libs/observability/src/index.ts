@@ -10,3 +10,4 @@ export * from './trace-plugin';
 export * from './health-plugin';
 export * from './metrics-plugin';
 export * from './request-log-plugin';
+export * from './breaker-metrics';
