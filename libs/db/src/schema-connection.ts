@@ -10,8 +10,16 @@ export type PoolSettings = Omit<pg.PoolConfig, 'connectionString' | 'options'>;
  * startup packet, so it holds for every pooled connection and for LISTEN clients alike).
  */
 export function schemaConnectionConfig(databaseUrl: string, schema: string, settings: PoolSettings = {}): pg.PoolConfig {
-  return { ...settings, connectionString: databaseUrl, options: `-c search_path=${quoteIdentifier(assertSchemaName(schema))}` };
+  return {
+    // Without a timeout a request waits forever for a connection while PostgreSQL is down.
+    connectionTimeoutMillis: DEFAULT_CONNECTION_TIMEOUT_MS,
+    ...settings,
+    connectionString: databaseUrl,
+    options: `-c search_path=${quoteIdentifier(assertSchemaName(schema))}`,
+  };
 }
+
+export const DEFAULT_CONNECTION_TIMEOUT_MS = 2_000;
 
 /** A `pg.Pool` for raw SQL (LISTEN/NOTIFY, hot paths) whose unqualified names resolve in `schema`. */
 export function createPgPool(databaseUrl: string, schema: string, settings: PoolSettings = {}): pg.Pool {
