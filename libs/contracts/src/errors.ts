@@ -8,6 +8,8 @@ export type ErrorKind =
   | 'forbidden'
   | 'not_found'
   | 'conflict'
+  /** The resource existed and was removed on purpose (retention): asking again will not help. */
+  | 'gone'
   | 'precondition_failed'
   | 'precondition_required'
   | 'payload_too_large'
@@ -63,6 +65,7 @@ export const HTTP_STATUS_BY_KIND: Record<ErrorKind, number> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  gone: 410,
   precondition_failed: 412,
   precondition_required: 428,
   payload_too_large: 413,

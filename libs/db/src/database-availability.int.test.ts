@@ -14,6 +14,17 @@ describe('a port whose database is down', () => {
     await pool.end();
   });
 
+  it('wraps the methods of class instances too', async () => {
+    const pool = createPgPool(`postgresql://postgres@127.0.0.1:${await freePort()}/nothing`, 'records');
+    class Store {
+      async count() {
+        return (await pool.query('SELECT 1')).rowCount;
+      }
+    }
+    await expect(withDatabaseAvailability(new Store()).count()).rejects.toMatchObject({ code: 'DATABASE_UNAVAILABLE' });
+    await pool.end();
+  });
+
   it('lets the caller’s own mistakes through unchanged', async () => {
     const port = withDatabaseAvailability({ fail: async () => Promise.reject(Object.assign(new Error('syntax'), { code: '42601' })) });
     await expect(port.fail()).rejects.toMatchObject({ code: '42601' });

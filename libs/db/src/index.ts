@@ -7,3 +7,5 @@ export { applyMigrations, type ApplyMigrationsOptions } from './apply-migrations
 export { createMigration, type CreateMigrationOptions } from './create-migration';
 export { generatePrismaClient, type GeneratePrismaClientOptions } from './generate-prisma-client';
 export { schemaEngineVersion } from './schema-engine-loader';
+export { createPgOutboxRelayStore, createPgOutboxWakeups } from './pg-outbox';
+export { isDatabaseUnavailable, withDatabaseAvailability, DATABASE_RETRY_AFTER_SECONDS } from './database-availability';

@@ -21,8 +21,13 @@ describe('connection settings', () => {
     expect(schemaConnectionConfig('postgresql://postgres@127.0.0.1:5432/hexbase', 'event_store', { max: 3 })).toEqual({
       connectionString: 'postgresql://postgres@127.0.0.1:5432/hexbase',
       options: '-c search_path="event_store"',
+      connectionTimeoutMillis: 2000,
       max: 3,
     });
+  });
+
+  it('give up on a connection after a bounded time unless told otherwise', () => {
+    expect(schemaConnectionConfig('postgresql://postgres@127.0.0.1:5432/hexbase', 'records', { connectionTimeoutMillis: 500 }).connectionTimeoutMillis).toBe(500);
   });
 
   it('keep passwords out of messages and switch databases on the same server', () => {

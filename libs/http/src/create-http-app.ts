@@ -32,6 +32,8 @@ export interface HttpAppOptions {
   bodyLimitBytes?: number;
   /** Fastify's `trustProxy`: set it when behind a proxy that sets X-Forwarded-For. */
   trustProxy?: FastifyServerOptions['trustProxy'];
+  /** Longest path parameter, as sent (URL-encoded); longer ones get 414. Default 100 (Fastify's). */
+  maxParamLength?: number;
   /** Named dependency checks behind `/health/ready`. */
   readinessChecks?: Record<string, ReadinessCheck>;
   /** Per readiness check. Default 2 s. */
@@ -58,6 +60,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<FastifyIns
     logController: new LogController({ requestIdLogLabel: REQUEST_ID_LOG_LABEL, disableRequestLogging: true }),
     bodyLimit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
     trustProxy: options.trustProxy ?? false,
+    ...(options.maxParamLength ? { routerOptions: { maxParamLength: options.maxParamLength } } : {}),
     // All violations at once, and unknown properties rejected rather than silently dropped.
     ajv: { customOptions: { allErrors: true, removeAdditional: false } },
     // Malformed URLs and over-long parameters fail before routing, so before any hook runs.

@@ -78,7 +78,7 @@ export function gracefulShutdown(app: FastifyInstance, options: GracefulShutdown
     readiness?.startDraining();
     if (options.onDrain) await step('onDrain', options.onDrain);
     await sleep(options.drainMs ?? DEFAULT_DRAIN_MS);
-    await step('http server', () => app.close());
+    await step('http server', () => closeHttpServer(app));
     for (const hook of options.closeHooks ?? []) await step(hook.name, hook.close);
 
     clearTimeout(deadline);
@@ -109,4 +109,19 @@ export function gracefulShutdown(app: FastifyInstance, options: GracefulShutdown
       for (const signal of signals) process.off(signal, onSignal);
     },
   };
+}
+
+/**
+ * `app.close()` resolves once every connection has ended. Node closes the idle keep-alive
+ * connections when the server closes, but one whose request was still in flight then turns idle
+ * afterwards and stays open until the client drops it (minutes, for a pooling client), so close
+ * connections as they turn idle until the server has closed.
+ */
+async function closeHttpServer(app: FastifyInstance): Promise<void> {
+  const closeIdle = setInterval(() => app.server.closeIdleConnections(), 50);
+  try {
+    await app.close();
+  } finally {
+    clearInterval(closeIdle);
+  }
 }

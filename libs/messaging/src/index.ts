@@ -8,3 +8,4 @@ export { listDeadLetters, redriveDeadLetters, type DeadLetter } from './dead-let
 export { CLOUDEVENTS_CONTENT_TYPE, MessageHeader, type HeadersFor } from './message-headers';
 export { INBOX_TABLE_SQL, recordInboxOnce, type SqlClient } from './inbox';
 export { connectToEventBus, type EventBusConnectionOptions } from './event-bus-connection';
+export { relayOutbox, type RelayDeps, type RelayObserver, type RelayOptions } from './outbox-relay';

@@ -11,3 +11,4 @@ export * from './health-plugin';
 export * from './metrics-plugin';
 export * from './request-log-plugin';
 export * from './breaker-metrics';
+export * from './outbox-metrics';
