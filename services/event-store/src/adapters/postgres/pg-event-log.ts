@@ -3,6 +3,7 @@ import type { EventEnvelope } from '@hexbase/contracts';
 import type { AppendOutcome, EventLog, LogQuery } from '../../application/ports';
 import { fitIncomingEvent } from '../../domain/stream-position';
 import type { StoredEvent } from '../../domain/stored-event';
+import { LOG_APPENDED_CHANNEL } from './pg-log-watcher';
 
 interface EventRow {
   position: string;
@@ -81,6 +82,8 @@ async function appendInTransaction(client: pg.PoolClient, event: EventEnvelope):
     const again = await client.query('SELECT 1 FROM events WHERE event_id = $1', [event.id]);
     return again.rowCount ? { kind: 'duplicate' } : { kind: 'taken', currentVersion };
   }
+  // Delivered on commit; sent before log_head is taken so the serialised part of the append stays short (pg-log-watcher.ts).
+  await client.query(`NOTIFY ${LOG_APPENDED_CHANNEL}`);
   const { rows: head } = await client.query<{ position: string }>('UPDATE log_head SET position = position + 1 WHERE id = 1 RETURNING position');
   const position = Number(head[0]!.position);
   await client.query(
