@@ -4,6 +4,7 @@ import type { Logger, Metrics, ReadinessCheck } from '@hexbase/observability';
 import type { RecordsDeps } from './application/deps';
 import { collectionsRoutes } from './adapters/http/collections.routes';
 import { recordsRoutes } from './adapters/http/records.routes';
+import { recordHistoryRoutes } from './adapters/http/record-history.routes';
 
 export interface RecordsAppOptions {
   logger: Logger;
@@ -24,5 +25,6 @@ export async function buildApp(deps: RecordsDeps, options: RecordsAppOptions): P
   });
   await app.register((scope) => collectionsRoutes(scope, deps));
   await app.register((scope) => recordsRoutes(scope, deps));
+  await app.register((scope) => recordHistoryRoutes(scope, deps));
   return app;
 }

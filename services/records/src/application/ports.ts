@@ -13,17 +13,26 @@ export interface IdempotentRequest {
 /** What a write returns, or the result of its first run when the Idempotency-Key was seen. */
 export type WriteOutcome<T> = { replayed: false; result: T } | { replayed: true; result: T };
 
+/** A definition change as `update` commits it: the new definition and the event announcing it. */
+export interface CollectionChange {
+  collection: Collection;
+  event: EventEnvelope;
+}
+
 /**
  * Collection definitions.
  * Guarantees: `create` fails with COLLECTION_EXISTS when the name is taken; `update` runs `change`
  * on the current definition under a lock and fails with COLLECTION_NOT_FOUND when it is missing.
- * Both create the indexes the definition declares before they return.
+ * Each commits the event that `announce` / `change` returns to the outbox in the same transaction
+ * as the definition (a replayed Idempotency-Key writes nothing). Both create the indexes the
+ * definition declares before they return; `update` may call `change` once more beforehand to
+ * learn them, so `change` must have no effects of its own.
  */
 export interface Collections {
   get(tenantId: string, name: string): Promise<Collection | undefined>;
   list(tenantId: string): Promise<Collection[]>;
-  create(tenantId: string, definition: CollectionDefinition, idempotency?: IdempotentRequest): Promise<WriteOutcome<Collection>>;
-  update(tenantId: string, name: string, change: (current: Collection) => Collection, idempotency?: IdempotentRequest): Promise<WriteOutcome<Collection>>;
+  create(tenantId: string, definition: CollectionDefinition, announce: (created: Collection) => EventEnvelope, idempotency?: IdempotentRequest): Promise<WriteOutcome<Collection>>;
+  update(tenantId: string, name: string, change: (current: Collection) => CollectionChange, idempotency?: IdempotentRequest): Promise<WriteOutcome<Collection>>;
 }
 
 export interface RecordPage {
@@ -91,4 +100,35 @@ export interface WriteContext {
   correlationId?: string;
   causationId?: string;
   traceparent?: string;
+}
+
+/** A version of a record's data and what it changed, as the record history lists it. */
+export interface RecordHistoryEntry {
+  version: number;
+  /** The event that made this version: `record.created`, `record.updated`... */
+  type: string;
+  time: string;
+  eventId: string;
+  /** JSON Patch (RFC 6902) operations from the previous version's data, each with the `previous` value it replaced or removed. */
+  changes: Array<{ op: 'add' | 'remove' | 'replace'; path: string; value?: unknown; previous?: unknown }>;
+  deletedAt: string | null;
+}
+
+export interface RecordHistoryPage {
+  items: RecordHistoryEntry[];
+  nextVersion: number | undefined;
+}
+
+/**
+ * Earlier versions of records, rebuilt from their events by the event store.
+ * Guarantees: each call names the version this service holds (`knownVersion`) and the answer
+ * reflects at least that version (the event store waits, bounded, for it to arrive through the
+ * bus). When the event store is down, slow or behind, a call fails within its timeout with a
+ * HexbaseError of kind `unavailable` (a 503 with Retry-After), never hangs. `at` answers undefined
+ * when the record did not exist yet at that time; a version the record never had is 404
+ * RECORD_VERSION_NOT_FOUND.
+ */
+export interface RecordHistory {
+  at(tenantId: string, collection: string, id: string, point: { version: number } | { asOf: Date }, knownVersion: number): Promise<StoredRecord | undefined>;
+  history(tenantId: string, collection: string, id: string, page: { fromVersion: number; limit: number }, knownVersion: number): Promise<RecordHistoryPage>;
 }

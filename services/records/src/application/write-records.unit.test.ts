@@ -5,7 +5,7 @@ import { createMemoryRecordStore } from '../adapters/memory/memory-record-store'
 import { createAjvSchemaValidator } from '../adapters/ajv/ajv-schema-validator';
 import { createCollection } from './create-collection';
 import type { RecordsDeps } from './deps';
-import { writeRecords } from './write-records';
+import { bulkWritePointers, singleWritePointers, writeRecords } from './write-records';
 
 const clock: Clock = { now: () => new Date('2026-05-01T12:00:00.000Z') };
 
@@ -26,10 +26,12 @@ async function given() {
     uniqueFields: [],
     indexedFields: [],
   });
+  // Ids in the assertions below count from the first record write, not the collection's event.
+  counter = 0;
   return { deps, outbox: records.outbox };
 }
 
-const single = { pointerFor: () => '/body', versionPointer: '/headers/if-match' };
+const single = { pointers: singleWritePointers };
 const context = { tenantId: 'acme', correlationId: 'req-1', traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' };
 
 describe('writing records', () => {
@@ -70,7 +72,7 @@ describe('writing records', () => {
         { op: 'patch', id: 'o1', patch: { total: 2 } },
         { op: 'delete', id: 'o1', expectedVersion: 2 },
       ],
-      { pointerFor: (index) => `/body/operations/${index}` },
+      { pointers: bulkWritePointers },
     );
     expect(result.map((item) => [item.op, item.record.version, item.changed])).toEqual([
       ['create', 1, true],
@@ -89,7 +91,7 @@ describe('writing records', () => {
     const { deps, outbox } = await given();
     await expect(
       writeRecords(deps, context, 'orders', [{ op: 'create', id: 'ok', data: { total: 1 } }, { op: 'create', id: 'bad', data: { total: 'x' } }], {
-        pointerFor: (index) => `/body/operations/${index}`,
+        pointers: bulkWritePointers,
       }),
     ).rejects.toMatchObject({ code: 'RECORD_INVALID', violations: [{ field: '/body/operations/1/data/total', rule: 'type' }] });
     expect(outbox).toEqual([]);

@@ -1,6 +1,10 @@
-import type { FieldViolation } from '@hexbase/contracts';
+import { HexbaseError, type FieldViolation } from '@hexbase/contracts';
 import { COLLECTION_NAME, checkName } from './names';
 import { isPlainObject } from './merge-patch';
+import { FIELD_PATH } from './field-path';
+import { searchSettingsViolations, type CollectionSearchSettings } from './search-settings';
+
+export { FIELD_PATH };
 
 export const INDEXED_FIELD_TYPES = ['text', 'numeric'] as const;
 export type IndexedFieldType = (typeof INDEXED_FIELD_TYPES)[number];
@@ -19,6 +23,8 @@ export interface Collection {
   schema: Record<string, unknown>;
   uniqueFields: string[];
   indexedFields: IndexedField[];
+  /** How records are searched; absent when the collection is not searchable. */
+  search?: CollectionSearchSettings;
   version: number;
   createdAt: Date;
   updatedAt: Date;
@@ -30,10 +36,8 @@ export interface CollectionDefinition {
   schema: Record<string, unknown>;
   uniqueFields: string[];
   indexedFields: IndexedField[];
+  search?: CollectionSearchSettings;
 }
-
-/** A dotted path of identifier segments: the only field names unique and indexed fields may use. */
-export const FIELD_PATH = /^[A-Za-z_][A-Za-z0-9_]{0,62}(\.[A-Za-z_][A-Za-z0-9_]{0,62}){0,7}$/;
 
 export const MAX_UNIQUE_FIELDS = 16;
 export const MAX_INDEXED_FIELDS = 32;
@@ -59,6 +63,7 @@ export function collectionDefinitionViolations(definition: CollectionDefinition)
   if (new Set(indexedKeys).size !== indexedKeys.length) {
     violations.push({ field: '/indexedFields', rule: 'uniqueItems', message: 'indexedFields must not repeat a field' });
   }
+  if (definition.search) violations.push(...searchSettingsViolations(definition.search));
   return violations;
 }
 
@@ -74,4 +79,18 @@ export function valueAtPath(data: unknown, path: string): unknown {
     current = current[segment];
   }
   return current;
+}
+
+/**
+ * A unique field's value already held by another live record. `field` names the path inside the
+ * record data; the use case re-points it at the request part that carried the value.
+ */
+export function uniqueViolation(collection: string, field: string, value: string, recordId: string): HexbaseError {
+  return new HexbaseError(
+    'UNIQUE_VIOLATION',
+    'conflict',
+    `another record of ${collection} already has ${field} = ${value}`,
+    [{ field: `/data/${field.replace(/\./g, '/')}`, rule: 'unique', message: `${field} must be unique in ${collection}` }],
+    { recordId, uniqueField: field },
+  );
 }

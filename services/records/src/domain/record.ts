@@ -43,10 +43,10 @@ export interface DecideContext {
   now: Date;
   /** JSON Schema violations of a record's data, with fields as JSON Pointers relative to the data. */
   validate(data: RecordData): FieldViolation[];
-  /** Where the command sits in the request, prefixed to violation fields: `/body` for a single write, `/body/operations/3` in a bulk. */
-  pointer: string;
-  /** Where the expected version came from, named in a version mismatch. */
-  versionPointer?: string;
+  /** JSON Pointer of the command's data or merge patch in the request (`/body/data`, `/body`, `/body/operations/3/patch`). */
+  dataPointer: string;
+  /** JSON Pointer of the command's expected version (`/headers/if-match`, `/body/operations/3/expectedVersion`). */
+  versionPointer: string;
 }
 
 /**
@@ -61,7 +61,7 @@ export function decideRecordCommand(command: RecordCommand, current: StoredRecor
     case 'replace':
       return decideNewData(command, live, requireData(command.data, context), context);
     case 'patch': {
-      if (!isPlainObject(command.patch)) throw invalid(context, `${context.pointer}/patch`, 'type', 'a merge patch of a record must be a JSON object');
+      if (!isPlainObject(command.patch)) throw invalid(context.dataPointer, 'type', 'a merge patch of a record must be a JSON object');
       return decideNewData(command, live, applyMergePatch(live.data, command.patch) as RecordData, context);
     }
     case 'delete':
@@ -124,14 +124,14 @@ function checkExpectedVersion(command: Exclude<RecordCommand, { op: 'create' }>,
       'VERSION_MISMATCH',
       'precondition_failed',
       `record ${live.id} is at version ${live.version}, not ${command.expectedVersion}; read it again and retry`,
-      [{ field: context.versionPointer ?? `${context.pointer}/expectedVersion`, rule: 'version', message: `expected version ${command.expectedVersion}, current version ${live.version}` }],
+      [{ field: context.versionPointer, rule: 'version', message: `expected version ${command.expectedVersion}, current version ${live.version}` }],
       { currentVersion: live.version },
     );
   }
 }
 
 function requireData(data: unknown, context: DecideContext): RecordData {
-  if (!isPlainObject(data)) throw invalid(context, `${context.pointer}/data`, 'type', 'record data must be a JSON object');
+  if (!isPlainObject(data)) throw invalid(context.dataPointer, 'type', 'record data must be a JSON object');
   return data;
 }
 
@@ -140,10 +140,10 @@ function invalidData(violations: FieldViolation[], context: DecideContext): Hexb
     'RECORD_INVALID',
     'validation',
     `the record does not satisfy the ${context.collection} schema`,
-    violations.map((violation) => ({ ...violation, field: `${context.pointer}/data${violation.field}` })),
+    violations.map((violation) => ({ ...violation, field: `${context.dataPointer}${violation.field}` })),
   );
 }
 
-function invalid(_context: DecideContext, field: string, rule: string, message: string): HexbaseError {
+function invalid(field: string, rule: string, message: string): HexbaseError {
   return new HexbaseError('RECORD_INVALID', 'validation', message, [{ field, rule, message }]);
 }

@@ -6,7 +6,7 @@ const now = new Date('2026-03-01T10:00:00.000Z');
 const earlier = new Date('2026-02-01T10:00:00.000Z');
 
 function context(violations: FieldViolation[] = []): DecideContext {
-  return { tenantId: 't1', collection: 'orders', now, validate: () => violations, pointer: '/body', versionPointer: '/headers/if-match' };
+  return { tenantId: 't1', collection: 'orders', now, validate: () => violations, dataPointer: '/body/data', versionPointer: '/headers/if-match' };
 }
 
 const live: StoredRecord = { tenantId: 't1', collection: 'orders', id: 'o1', data: { status: 'open', total: 10 }, version: 3, createdAt: earlier, updatedAt: earlier, deletedAt: null, purgedAt: null };

@@ -3,10 +3,12 @@ import type { RecordsDeps } from '../../application/deps';
 import { createCollection } from '../../application/create-collection';
 import { updateCollection } from '../../application/update-collection';
 import { requireCollection } from '../../application/require-collection';
-import type { Collection, IndexedField } from '../../domain/collection';
+import type { Collection, CollectionDefinition, IndexedField } from '../../domain/collection';
+import { searchSettingsFrom, type SearchSettingsInput } from '../../domain/search-settings';
 import type { WriteOutcome } from '../../application/ports';
-import { collectionBody, REPLAYED_HEADER } from './representations';
-import { etagFor, expectedVersionOf, idempotencyOf, notModified, tenantOf } from './request-context';
+import { collectionBody, CONSISTENCY_TOKEN_HEADER, REPLAYED_HEADER } from './representations';
+import { collectionStreamId, encodeConsistencyToken } from '@hexbase/contracts';
+import { etagFor, expectedVersionOf, idempotencyOf, notModified, tenantOf, writeContextOf } from './request-context';
 import { collectionNameParam, collectionSchema, createCollectionBody, ifMatchHeaders, updateCollectionBody } from './schemas';
 
 interface DefinitionBody {
@@ -14,15 +16,19 @@ interface DefinitionBody {
   schema: Record<string, unknown>;
   uniqueFields?: string[];
   indexedFields?: IndexedField[];
+  search?: SearchSettingsInput;
 }
 
-function definitionOf(name: string, body: DefinitionBody) {
-  return { name, description: body.description ?? '', schema: body.schema, uniqueFields: body.uniqueFields ?? [], indexedFields: body.indexedFields ?? [] };
+function definitionOf(name: string, body: DefinitionBody): CollectionDefinition {
+  const definition: CollectionDefinition = { name, description: body.description ?? '', schema: body.schema, uniqueFields: body.uniqueFields ?? [], indexedFields: body.indexedFields ?? [] };
+  if (body.search) definition.search = searchSettingsFrom(body.search);
+  return definition;
 }
 
 function sendCollection(reply: FastifyReply, outcome: WriteOutcome<Collection>, status: number) {
   if (outcome.replayed) reply.header(REPLAYED_HEADER, 'true');
-  return reply.code(status).header('etag', etagFor(outcome.result.version)).send(collectionBody(outcome.result));
+  const token = encodeConsistencyToken({ tenantId: outcome.result.tenantId, streamId: collectionStreamId(outcome.result.name), version: outcome.result.version });
+  return reply.code(status).header('etag', etagFor(outcome.result.version)).header(CONSISTENCY_TOKEN_HEADER, token).send(collectionBody(outcome.result));
 }
 
 export async function collectionsRoutes(app: FastifyInstance, deps: RecordsDeps): Promise<void> {
@@ -33,7 +39,8 @@ export async function collectionsRoutes(app: FastifyInstance, deps: RecordsDeps)
     '/v1/collections',
     { schema: { tags, summary: 'Define a collection', body: createCollectionBody, headers: ifMatchHeaders, response: { 201: collectionSchema } } },
     async (request, reply) => {
-      const outcome = await createCollection(deps, tenantOf(request), definitionOf(request.body.name, request.body), idempotencyOf(request));
+      const { tenantId, ...origin } = writeContextOf(request);
+      const outcome = await createCollection(deps, tenantId, definitionOf(request.body.name, request.body), idempotencyOf(request), origin);
       reply.header('location', `/v1/collections/${outcome.result.name}`);
       return sendCollection(reply, outcome, 201);
     },
@@ -59,7 +66,8 @@ export async function collectionsRoutes(app: FastifyInstance, deps: RecordsDeps)
     '/v1/collections/:name',
     { schema: { tags, summary: 'Change a collection definition', params, body: updateCollectionBody, headers: ifMatchHeaders, response: { 200: collectionSchema } } },
     async (request, reply) => {
-      const outcome = await updateCollection(deps, tenantOf(request), definitionOf(request.params.name, request.body), expectedVersionOf(request), idempotencyOf(request));
+      const { tenantId, ...origin } = writeContextOf(request);
+      const outcome = await updateCollection(deps, tenantId, definitionOf(request.params.name, request.body), expectedVersionOf(request), idempotencyOf(request), origin);
       return sendCollection(reply, outcome, 200);
     },
   );

@@ -114,11 +114,32 @@ describe('records API', () => {
     expect(misuse.body).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', errors: [{ field: '/headers/idempotency-key' }] });
   });
 
+  it('names the field of the request that broke a rule: the patch itself, or the bulk operation', async () => {
+    const { body: created } = await request('POST', '/v1/collections/orders/records', { data: { title: 'Pointer', total: 1 } });
+    const patched = await records.app.inject({
+      method: 'PATCH',
+      url: `/v1/collections/orders/records/${created!.id}`,
+      headers: { 'content-type': 'application/merge-patch+json' },
+      payload: JSON.stringify({ total: 'many' }),
+    });
+    expect(JSON.parse(patched.body)).toMatchObject({ status: 400, code: 'RECORD_INVALID', errors: [{ field: '/body/total', rule: 'type' }] });
+    await request('POST', '/v1/collections/orders/records', { data: { title: 'holder', total: 1, email: 'bulk-a@example.test' } });
+    const bulk = await request('POST', '/v1/collections/orders/records/bulk', {
+      operations: [
+        { op: 'create', data: { title: 'one', total: 1 } },
+        { op: 'patch', id: created!.id, patch: { email: 'bulk-a@example.test' } },
+      ],
+    });
+    expect(bulk.body).toMatchObject({ status: 409, code: 'UNIQUE_VIOLATION', errors: [{ field: '/body/operations/1/patch/email', rule: 'unique' }] });
+    const stale = await request('POST', '/v1/collections/orders/records/bulk', { operations: [{ op: 'delete', id: created!.id, expectedVersion: 7 }] });
+    expect(stale.body).toMatchObject({ status: 412, code: 'VERSION_MISMATCH', errors: [{ field: '/body/operations/0/expectedVersion' }] });
+  });
+
   it('enforces unique fields, and frees the value when the record is deleted', async () => {
     const first = await request('POST', '/v1/collections/orders/records', { data: { title: 'A', total: 1, email: 'ada@example.test' } });
     const clash = await request('POST', '/v1/collections/orders/records', { data: { title: 'B', total: 1, email: 'ada@example.test' } });
     expect(clash.status).toBe(409);
-    expect(clash.body).toMatchObject({ code: 'UNIQUE_VIOLATION', errors: [{ field: '/data/email', rule: 'unique' }] });
+    expect(clash.body).toMatchObject({ code: 'UNIQUE_VIOLATION', errors: [{ field: '/body/data/email', rule: 'unique' }] });
     await request('DELETE', `/v1/collections/orders/records/${first.body!.id}`);
     expect((await request('POST', '/v1/collections/orders/records', { data: { title: 'B', total: 1, email: 'ada@example.test' } })).status).toBe(201);
     expect((await request('POST', `/v1/collections/orders/records/${first.body!.id}/restore`)).body).toMatchObject({ status: 409, code: 'UNIQUE_VIOLATION' });
@@ -171,6 +192,19 @@ describe('records API', () => {
     expect(second.body!.nextCursor).toBeNull();
     const injection = await request('GET', `/v1/collections/books/records?filter=${encodeURIComponent('title = "x\'; DROP TABLE records; --"')}`);
     expect(injection).toMatchObject({ status: 200, body: { items: [] } });
+  });
+
+  it('pages through every record when the sort field is missing from some of them', async () => {
+    await request('POST', '/v1/collections', { name: 'sparse', schema: { type: 'object' } });
+    for (const rank of [3, undefined, 1, undefined, 2]) await request('POST', '/v1/collections/sparse/records', { data: rank === undefined ? {} : { rank } });
+    const seen: Array<number | null> = [];
+    let cursor: string | null = null;
+    do {
+      const page = await request('GET', `/v1/collections/sparse/records?sort=rank&limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      seen.push(...page.body!.items.map((item: { data: { rank?: number } }) => item.data.rank ?? null));
+      cursor = page.body!.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual([null, null, 1, 2, 3]);
   });
 
   it('keeps tenants apart: another tenant sees a 404, never the record', async () => {

@@ -3,16 +3,19 @@ import { parseFilter } from '@hexbase/filter';
 import { HexbaseError } from '@hexbase/contracts';
 import type { RecordsDeps } from '../../application/deps';
 import { getRecord } from '../../application/get-record';
+import { getRecordAt } from '../../application/record-time-travel';
 import { listRecords } from '../../application/list-records';
-import { writeRecords, type RecordCommandInput } from '../../application/write-records';
+import { bulkWritePointers, singleWritePointers, writeRecords, type RecordCommandInput } from '../../application/write-records';
 import type { RecordWriteResult, WriteOutcome } from '../../application/ports';
 import { FIELD_PATH } from '../../domain/collection';
+import { recordPointOf, timeTravelQueryProperties } from './record-history.routes';
 import { CONSISTENCY_TOKEN_HEADER, consistencyTokenFor, recordBody, REPLAYED_HEADER } from './representations';
 import { etagFor, expectedVersionOf, idempotencyOf, notModified, tenantOf, writeContextOf } from './request-context';
 import { bulkBody, collectionNameParam, createRecordBody, ifMatchHeaders, listQuery, mergePatchBody, recordIdParam, recordSchema, replaceRecordBody } from './schemas';
 
 type RecordParams = { name: string; id: string };
-const SYSTEM_SORT_FIELDS = new Set(['id', 'version', 'createdAt', 'updatedAt', 'deletedAt']);
+/** Sortable system fields: never null, so keyset cursors can compare them. */
+const SYSTEM_SORT_FIELDS = new Set(['id', 'version', 'createdAt', 'updatedAt']);
 
 export async function recordsRoutes(app: FastifyInstance, deps: RecordsDeps): Promise<void> {
   const tags = ['records'];
@@ -21,7 +24,7 @@ export async function recordsRoutes(app: FastifyInstance, deps: RecordsDeps): Pr
   const single = { 200: recordSchema };
 
   async function writeOne(request: FastifyRequest<{ Params: { name: string } }>, reply: FastifyReply, command: RecordCommandInput, status: number) {
-    const outcome = await writeRecords(deps, writeContextOf(request), request.params.name, [command], { idempotency: idempotencyOf(request), pointerFor: () => '/body', versionPointer: '/headers/if-match' });
+    const outcome = await writeRecords(deps, writeContextOf(request), request.params.name, [command], { idempotency: idempotencyOf(request), pointers: singleWritePointers });
     const result = outcome.result[0]!;
     if (outcome.replayed) reply.header(REPLAYED_HEADER, 'true');
     reply.header('etag', etagFor(result.record.version)).header(CONSISTENCY_TOKEN_HEADER, consistencyTokenFor(result.record));
@@ -57,18 +60,23 @@ export async function recordsRoutes(app: FastifyInstance, deps: RecordsDeps): Pr
     },
   );
 
-  app.get<{ Params: RecordParams; Querystring: { includeDeleted?: boolean } }>(
+  app.get<{ Params: RecordParams; Querystring: { includeDeleted?: boolean; asOf?: string; atVersion?: number } }>(
     '/v1/collections/:name/records/:id',
     {
       schema: {
         tags,
-        summary: 'Read a record',
+        summary: 'Read a record, now, or as it was at a version (atVersion) or a point in time (asOf)',
         params: recordParams,
-        querystring: { type: 'object', additionalProperties: false, properties: { includeDeleted: { type: 'boolean', default: false } } },
+        querystring: { type: 'object', additionalProperties: false, properties: { includeDeleted: { type: 'boolean', default: false }, ...timeTravelQueryProperties } },
         response: single,
       },
     },
     async (request, reply) => {
+      const point = recordPointOf(request.query);
+      if (point) {
+        const earlier = await getRecordAt(deps, tenantOf(request), request.params.name, request.params.id, point, { includeDeleted: request.query.includeDeleted ?? false });
+        return reply.header('etag', etagFor(earlier.version)).send(recordBody(earlier));
+      }
       const record = await getRecord(deps, tenantOf(request), request.params.name, request.params.id, { includeDeleted: request.query.includeDeleted ?? false });
       reply.header('etag', etagFor(record.version));
       if (notModified(request, record.version)) return reply.code(304).send();
@@ -115,7 +123,7 @@ export async function recordsRoutes(app: FastifyInstance, deps: RecordsDeps): Pr
     async (request, reply) => {
       const outcome = await writeRecords(deps, writeContextOf(request), request.params.name, request.body.operations, {
         idempotency: idempotencyOf(request),
-        pointerFor: (index) => `/body/operations/${index}`,
+        pointers: bulkWritePointers,
       });
       return sendBulk(reply, outcome);
     },

@@ -21,6 +21,7 @@ export function collectionBody(collection: Collection) {
     schema: collection.schema,
     uniqueFields: collection.uniqueFields,
     indexedFields: collection.indexedFields,
+    search: collection.search ?? null,
     version: collection.version,
     createdAt: collection.createdAt.toISOString(),
     updatedAt: collection.updatedAt.toISOString(),

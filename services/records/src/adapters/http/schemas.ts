@@ -1,4 +1,6 @@
+import { SEARCH_LANGUAGES, SEARCH_WEIGHT_CLASSES } from '@hexbase/contracts';
 import { INDEXED_FIELD_TYPES } from '../../domain/collection';
+import { MAX_SEARCH_FIELDS, MAX_STOP_WORDS, MAX_SYNONYMS_PER_WORD, MAX_SYNONYM_KEYS } from '../../domain/search-settings';
 import { COLLECTION_NAME, RECORD_ID } from '../../domain/names';
 import { MAX_BULK_OPERATIONS } from '../../application/write-records';
 
@@ -29,11 +31,48 @@ const indexedFieldSchema = {
   properties: { field: { type: 'string', maxLength: 512 }, type: { type: 'string', enum: [...INDEXED_FIELD_TYPES] } },
 } as const;
 
+const searchFieldList = { type: 'array', items: { type: 'string', maxLength: 512 }, maxItems: MAX_SEARCH_FIELDS } as const;
+
+/** A collection's search settings (see docs/search.md); only searchableFields is required. */
+const searchSettingsSchema = {
+  type: 'object',
+  required: ['searchableFields'],
+  additionalProperties: false,
+  properties: {
+    searchableFields: {
+      type: 'array',
+      minItems: 1,
+      maxItems: MAX_SEARCH_FIELDS,
+      items: {
+        type: 'object',
+        required: ['field'],
+        additionalProperties: false,
+        properties: {
+          field: { type: 'string', maxLength: 512 },
+          weight: { anyOf: [{ type: 'string', enum: [...SEARCH_WEIGHT_CLASSES] }, { type: 'number' }], default: 'D', description: 'A (strongest) to D, or a positive number' },
+        },
+      },
+    },
+    filterableFields: searchFieldList,
+    facetableFields: searchFieldList,
+    sortableFields: searchFieldList,
+    language: { type: 'string', enum: [...SEARCH_LANGUAGES], default: 'simple', description: 'PostgreSQL text search configuration' },
+    synonyms: {
+      type: 'object',
+      maxProperties: MAX_SYNONYM_KEYS,
+      additionalProperties: { type: 'array', minItems: 1, maxItems: MAX_SYNONYMS_PER_WORD, items: { type: 'string', maxLength: 200 } },
+      description: 'A query word also matches each of its synonyms (one-way)',
+    },
+    stopWords: { type: 'array', maxItems: MAX_STOP_WORDS, items: { type: 'string', maxLength: 64 } },
+  },
+} as const;
+
 const definitionProperties = {
   description: { type: 'string', maxLength: 2000 },
   schema: { type: 'object', additionalProperties: true, description: 'JSON Schema (draft 2020-12) for the data of every record' },
   uniqueFields: { type: 'array', items: { type: 'string', maxLength: 512 }, maxItems: 16 },
   indexedFields: { type: 'array', items: indexedFieldSchema, maxItems: 32 },
+  search: searchSettingsSchema,
 } as const;
 
 export const createCollectionBody = {
@@ -57,6 +96,7 @@ export const collectionSchema = {
   properties: {
     name: { type: 'string' },
     ...definitionProperties,
+    search: { anyOf: [searchSettingsSchema, { type: 'null' }] },
     version: { type: 'integer' },
     createdAt: { type: 'string', format: 'date-time' },
     updatedAt: { type: 'string', format: 'date-time' },

@@ -1,7 +1,7 @@
-import { HexbaseError, type EventEnvelope } from '@hexbase/contracts';
+import type { EventEnvelope } from '@hexbase/contracts';
 import { evaluateFilter, type SystemFieldReader } from '@hexbase/filter';
 import type { Collection } from '../../domain/collection';
-import { valueAtPath } from '../../domain/collection';
+import { uniqueViolation, valueAtPath } from '../../domain/collection';
 import type { StoredRecord } from '../../domain/record';
 import type { IdempotentRequest, RecordPage, RecordQuery, RecordStore, RecordWriteResult, WriteOutcome } from '../../application/ports';
 import { compareJsonb } from './jsonb-order';
@@ -47,9 +47,7 @@ export function createMemoryRecordStore(): MemoryRecordStore {
         const holder = key(record.tenantId, record.collection, record.id);
         const existing = claims.get(claimKey);
         if (existing && existing !== holder) {
-          throw new HexbaseError('UNIQUE_VIOLATION', 'conflict', `another record of ${collection.name} already has ${field} = ${JSON.stringify(value)}`, [
-            { field: `/data/${field.replace(/\./g, '/')}`, rule: 'unique', message: `${field} must be unique in ${collection.name}` },
-          ]);
+          throw uniqueViolation(collection.name, field, JSON.stringify(value), record.id);
         }
         claims.set(claimKey, holder);
       }

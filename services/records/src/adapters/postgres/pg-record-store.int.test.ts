@@ -1,6 +1,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import type { EventEnvelope } from '@hexbase/contracts';
 import { createTestDatabase, testServers } from '@hexbase/testing';
+import { createCollection } from '../../application/create-collection';
 import { recordStoreContract } from '../../application/record-store.contract';
 import { migrateRecords, startRecords, type RecordsUnderTest } from '../../test-support';
 
@@ -21,7 +22,7 @@ afterAll(async () => {
 
 recordStoreContract('PostgreSQL', async () => {
   collectionCounter += 1;
-  const { result: collection } = await records.deps.collections.create('t1', {
+  const { result: collection } = await createCollection(records.deps, 't1', {
     name: `people_${collectionCounter}`,
     description: '',
     schema: { type: 'object' },

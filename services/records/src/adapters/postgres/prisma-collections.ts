@@ -1,18 +1,21 @@
-import { HexbaseError, conflict, notFound } from '@hexbase/contracts';
+import { HexbaseError, conflict, notFound, type EventEnvelope } from '@hexbase/contracts';
 import { jsonFieldSqlExpression } from '@hexbase/filter';
 import { createHash } from 'node:crypto';
-import type { PrismaClient } from '../../generated/prisma/client';
+import { Prisma, type PrismaClient } from '../../generated/prisma/client';
 import type { Collection as CollectionRow } from '../../generated/prisma/client';
 import { fieldPathSegments, type Collection, type IndexedField } from '../../domain/collection';
+import type { CollectionSearchSettings } from '../../domain/search-settings';
 import type { Collections, IdempotentRequest, WriteOutcome } from '../../application/ports';
 import { CLAIM_UNIQUE_VALUES_SQL } from './unique-values-sql';
+import { OUTBOX_CHANNEL } from './pg-record-store';
 
 type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 
 /**
  * Collection definitions through Prisma. Declared indexed fields get an expression index on the
  * records table, shared by every collection that indexes the same field the same way, built
- * CONCURRENTLY so writes to other collections never wait for it.
+ * CONCURRENTLY so writes to other collections never wait for it. Each definition change writes its
+ * event to the records outbox in the same transaction, and wakes the relay.
  */
 export function createPrismaCollections(prisma: PrismaClient): Collections {
   return {
@@ -26,7 +29,7 @@ export function createPrismaCollections(prisma: PrismaClient): Collections {
       return rows.map(collectionFromRow);
     },
 
-    async create(tenantId, definition, idempotency) {
+    async create(tenantId, definition, announce, idempotency) {
       await ensureIndexes(prisma, definition.indexedFields);
       return writeIdempotently(prisma, tenantId, idempotency, async (tx) => {
         const existing = await tx.collection.findUnique({ where: { tenantId_name: { tenantId, name: definition.name } } });
@@ -39,22 +42,25 @@ export function createPrismaCollections(prisma: PrismaClient): Collections {
             schema: definition.schema as object,
             uniqueFields: definition.uniqueFields,
             indexedFields: definition.indexedFields as unknown as object,
+            search: definition.search ? (definition.search as unknown as object) : Prisma.DbNull,
             version: 1,
           },
         });
-        return collectionFromRow(row);
+        const created = collectionFromRow(row);
+        await appendToOutbox(tx, announce(created));
+        return created;
       });
     },
 
     async update(tenantId, name, change, idempotency) {
       // Indexes are built before the transaction: a concurrent build waits for every open transaction.
       const preview = await this.get(tenantId, name);
-      if (preview) await ensureIndexes(prisma, change(preview).indexedFields);
+      if (preview) await ensureIndexes(prisma, change(preview).collection.indexedFields);
       return writeIdempotently(prisma, tenantId, idempotency, async (tx) => {
         const locked = await tx.$queryRaw<Array<{ name: string }>>`SELECT name FROM collections WHERE tenant_id = ${tenantId} AND name = ${name} FOR UPDATE`;
         if (locked.length === 0) throw notFound('COLLECTION_NOT_FOUND', `collection ${name} does not exist`);
         const current = collectionFromRow(await tx.collection.findUniqueOrThrow({ where: { tenantId_name: { tenantId, name } } }));
-        const next = change(current);
+        const { collection: next, event } = change(current);
         await reclaimUniqueValues(tx, current, next);
         const row = await tx.collection.update({
           where: { tenantId_name: { tenantId, name } },
@@ -63,10 +69,12 @@ export function createPrismaCollections(prisma: PrismaClient): Collections {
             schema: next.schema as object,
             uniqueFields: next.uniqueFields,
             indexedFields: next.indexedFields as unknown as object,
+            search: next.search ? (next.search as unknown as object) : Prisma.DbNull,
             version: next.version,
             updatedAt: next.updatedAt,
           },
         });
+        await appendToOutbox(tx, event);
         return collectionFromRow(row);
       });
     },
@@ -89,6 +97,11 @@ async function reclaimUniqueValues(tx: Tx, current: Collection, next: Collection
       { field, rule: 'unique', message: `${duplicate.field} cannot become unique while several records share a value` },
     ]);
   }
+}
+
+async function appendToOutbox(tx: Tx, event: EventEnvelope): Promise<void> {
+  await tx.$executeRaw`INSERT INTO outbox (event_id, stream_id, envelope) VALUES (${event.id}::uuid, ${event.streamid}, ${JSON.stringify(event)}::jsonb)`;
+  await tx.$executeRawUnsafe(`SELECT pg_notify('${OUTBOX_CHANNEL}', '')`);
 }
 
 async function writeIdempotently(
@@ -120,7 +133,7 @@ async function writeIdempotently(
 }
 
 function collectionFromRow(row: CollectionRow): Collection {
-  return {
+  const collection: Collection = {
     tenantId: row.tenantId,
     name: row.name,
     description: row.description,
@@ -131,6 +144,8 @@ function collectionFromRow(row: CollectionRow): Collection {
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
+  if (row.search !== null) collection.search = row.search as unknown as CollectionSearchSettings;
+  return collection;
 }
 
 function reviveCollection(json: Record<string, unknown>): Collection {

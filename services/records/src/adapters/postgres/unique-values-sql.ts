@@ -1,5 +1,3 @@
-import { HexbaseError } from '@hexbase/contracts';
-
 /**
  * Claims the unique values of the given live records of one collection, in one statement:
  * values are the record's JSON at the field path as PostgreSQL prints it (canonical jsonb text),
@@ -17,12 +15,6 @@ WITH wanted AS (
   INSERT INTO unique_values (tenant_id, collection, field, value, record_id)
   SELECT * FROM wanted ON CONFLICT DO NOTHING RETURNING field, value, record_id
 )
-SELECT w.field, w.value FROM wanted w
+SELECT w.field, w.value, w.record_id FROM wanted w
 WHERE NOT EXISTS (SELECT 1 FROM inserted i WHERE i.field = w.field AND i.value = w.value AND i.record_id = w.record_id)
 LIMIT 1`;
-
-export function uniqueViolation(collection: string, lost: { field: string; value: string }): HexbaseError {
-  return new HexbaseError('UNIQUE_VIOLATION', 'conflict', `another record of ${collection} already has ${lost.field} = ${lost.value}`, [
-    { field: `/data/${lost.field.replace(/\./g, '/')}`, rule: 'unique', message: `${lost.field} must be unique in ${collection}` },
-  ]);
-}
