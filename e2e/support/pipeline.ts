@@ -16,16 +16,30 @@ export interface Pipeline {
   records: ServiceProcess;
   relay: ServiceProcess;
   eventStore: ServiceProcess;
+  /** The search service, when started with `{ search: true }`; its queue is `searchQueue`. */
+  search?: ServiceProcess;
+  searchQueue: string;
   startRelay(): Promise<ServiceProcess>;
   sql: pg.Pool;
   close(): Promise<void>;
 }
 
-export async function startPipeline(servers: { databaseUrl: string; rabbitmqUrl: string; redisUrl: string }, label: string, extraEnv: Record<string, string> = {}): Promise<Pipeline> {
+export interface PipelineOptions {
+  /** Also start the search service (off by default: most pipeline tests do not need it). */
+  search?: boolean;
+}
+
+export async function startPipeline(
+  servers: { databaseUrl: string; rabbitmqUrl: string; redisUrl: string },
+  label: string,
+  extraEnv: Record<string, string> = {},
+  options: PipelineOptions = {},
+): Promise<Pipeline> {
   const database = await createTestDatabase(servers.databaseUrl, label);
   const exchange = uniqueName('hexbase.events');
   const eventStoreQueue = uniqueName('event-store');
-  const [recordsPort, relayPort, eventStorePort] = await Promise.all([freePort(), freePort(), freePort()]);
+  const searchQueue = uniqueName('search');
+  const [recordsPort, relayPort, eventStorePort, searchPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
   const env: Record<string, string> = {
     DATABASE_URL: database.url,
     RABBITMQ_URL: servers.rabbitmqUrl,
@@ -37,12 +51,20 @@ export async function startPipeline(servers: { databaseUrl: string; rabbitmqUrl:
     RECORDS_RELAY_PORT: String(relayPort),
     EVENT_STORE_PORT: String(eventStorePort),
     RECORDS_RELAY_POLL_INTERVAL_MS: '200',
+    SEARCH_PORT: String(searchPort),
+    SEARCH_QUEUE: searchQueue,
+    SEARCH_RETRY_DELAYS_MS: '200,400',
+    SEARCH_REBUILD_POLL_INTERVAL_MS: '100',
+    // Records asks the event store for earlier versions of records (asOf, history, revert).
+    EVENT_STORE_URL: `http://127.0.0.1:${eventStorePort}`,
     ...extraEnv,
   };
   await run(process.execPath, ['--import', 'tsx', 'scripts/db.ts', 'migrate'], { cwd: REPO_ROOT, env: { ...process.env, ...env } });
 
   // The event store first: its queue must exist before the relay publishes, or events are returned unroutable (and retried).
   const eventStore = await startServiceProcess({ entry: 'services/event-store/src/main.ts', port: eventStorePort, env });
+  // Search declares its queue before anything is published too, or it would never see those events.
+  const search = options.search ? await startServiceProcess({ entry: 'services/search/src/main.ts', port: searchPort, env }) : undefined;
   const records = await startServiceProcess({ entry: 'services/records/src/main.ts', port: recordsPort, env });
   const startRelay = () => startServiceProcess({ entry: 'services/records/src/relay-main.ts', port: relayPort, env });
   const sql = new pg.Pool({ connectionString: database.url, max: 3 });
@@ -50,14 +72,16 @@ export async function startPipeline(servers: { databaseUrl: string; rabbitmqUrl:
     databaseUrl: database.url,
     exchange,
     eventStoreQueue,
+    searchQueue,
     env,
     records,
     relay: await startRelay(),
     eventStore,
+    ...(search ? { search } : {}),
     startRelay: async () => (pipeline.relay = await startRelay()),
     sql,
     close: async () => {
-      await Promise.all([pipeline.relay.stop(), records.stop(), eventStore.stop()]);
+      await Promise.all([pipeline.relay.stop(), records.stop(), eventStore.stop(), ...(search ? [search.stop()] : [])]);
       await sql.end();
       await database.drop();
     },
