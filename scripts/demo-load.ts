@@ -18,6 +18,13 @@ const total = Number(process.env.DEMO_RECORDS ?? 2_000);
 const BATCH = 500;
 const COLLECTION = 'products';
 
+/** The parts of the API's answers this script reads. */
+interface Answer {
+  code?: string;
+  total?: number;
+  results?: Array<{ consistencyToken: string }>;
+}
+
 async function call(method: string, url: string, body?: unknown, headers: Record<string, string> = {}) {
   const response = await fetch(url, {
     method,
@@ -25,7 +32,7 @@ async function call(method: string, url: string, body?: unknown, headers: Record
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text ? (JSON.parse(text) as Record<string, any>) : undefined };
+  return { status: response.status, headers: response.headers, body: text ? (JSON.parse(text) as Answer) : undefined };
 }
 
 async function defineCollection(): Promise<void> {
@@ -52,7 +59,7 @@ async function main(): Promise<void> {
     const operations = Array.from({ length: Math.min(BATCH, total - start) }, (_, offset) => ({ op: 'create', id: `p${start + offset}`, data: product(start + offset) }));
     const answer = await call('POST', `${recordsUrl}/v1/collections/${COLLECTION}/records/bulk`, { operations }, { 'idempotency-key': `demo-products-${start}-${operations.length}` });
     if (answer.status !== 200) throw new Error(`loading products ${start} to ${start + operations.length - 1} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
-    lastToken = answer.body!.results[answer.body!.results.length - 1].consistencyToken;
+    lastToken = answer.body!.results!.at(-1)!.consistencyToken;
     process.stdout.write(`\rloaded ${Math.min(start + BATCH, total)} of ${total} products`);
   }
   console.log(` in ${((Date.now() - started) / 1000).toFixed(1)} s`);

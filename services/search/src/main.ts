@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { createPgPool } from '@hexbase/db';
+import { createPgPool, withDatabaseAvailability } from '@hexbase/db';
 import { gracefulShutdown, listenAndServe } from '@hexbase/http';
 import { connectToEventBus } from '@hexbase/messaging';
-import { createLogger, createMetrics, withSpans } from '@hexbase/observability';
-import { withBreaker } from '@hexbase/resilience';
+import { createLogger, createMetrics, registerBreakerMetrics, withSpans } from '@hexbase/observability';
+import { breakerRegistry, withBreaker } from '@hexbase/resilience';
 import { createHttpEventHistory } from './adapters/event-store/http-event-history';
 import { createPgIndexUpdates } from './adapters/postgres/pg-index-updates';
 import { createPgRebuilds } from './adapters/postgres/pg-rebuilds';
@@ -17,11 +17,14 @@ const SCHEMA = 'search';
 const config = readSearchConfig();
 const logger = createLogger({ service: 'search', level: config.logLevel });
 const metrics = createMetrics({ service: 'search' });
+registerBreakerMetrics(metrics, breakerRegistry());
 const pool = createPgPool(config.databaseUrl, SCHEMA, { max: 20 });
 
-const index = withSpans('search-index', createPgSearchIndex(pool));
-const updates = withSpans('index-updates', createPgIndexUpdates(pool));
-const rebuilds = withSpans('rebuilds', createPgRebuilds(pool, { leaseMs: config.rebuild.leaseMs }));
+// A database that cannot be reached answers 503 with Retry-After, and events are retried.
+const index = withSpans('search-index', withDatabaseAvailability(createPgSearchIndex(pool)));
+const updates = withSpans('index-updates', withDatabaseAvailability(createPgIndexUpdates(pool)));
+const rebuilds = withSpans('rebuilds', withDatabaseAvailability(createPgRebuilds(pool, { leaseMs: config.rebuild.leaseMs })));
+// Rebuilds read the event store; when it fails the breaker fails them fast, and they are retried later.
 const history = withBreaker('event-store', withSpans('event-history', createHttpEventHistory({ baseUrl: config.eventStoreUrl })), { timeout: 15_000 });
 
 const connection = await connectToEventBus({

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { tenantOf } from '@hexbase/http';
 import type { RebuildProgress, Rebuilds } from '../../application/ports';
-import { reindexProgress, requestReindex } from '../../application/reindex';
+import { reindexProgress } from '../../application/reindex-progress';
+import { requestReindex } from '../../application/request-reindex';
 import { collectionParams, rebuildSchema } from './schemas';
 
 export interface AdminRoutesDeps {

@@ -6,6 +6,8 @@ import type { MemoryDocument, MemoryGeneration, MemoryIndex, MemoryIndexState } 
 /** Rebuild jobs and generations of the in-memory twin: the same state machine as pg-rebuilds. */
 export function createMemoryRebuilds(state: MemoryIndexState, maxAttempts: number): Rebuilds & GenerationBuilder {
   const { indexes, key, now, generationOf, applyTo, progressOf } = state;
+  const leaseMsOf = new WeakMap<MemoryGeneration, number>();
+
   function holdLease(job: RebuildJob): { index: MemoryIndex; generation: MemoryGeneration } {
     const index = indexes.get(key(job.tenantId, job.collection));
     const generation = index?.generations.get(job.generation);
@@ -15,7 +17,6 @@ export function createMemoryRebuilds(state: MemoryIndexState, maxAttempts: numbe
     generation.leaseUntil = now() + leaseMsOf.get(generation)!;
     return { index, generation };
   }
-  const leaseMsOf = new WeakMap<MemoryGeneration, number>();
 
   function changeOfDocument(job: RebuildJob, document: MemoryDocument): RecordChange {
     const base = { tenantId: job.tenantId, collection: job.collection, recordId: document.recordId, version: document.version };

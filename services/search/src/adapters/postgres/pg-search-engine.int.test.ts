@@ -202,7 +202,7 @@ describe('the PostgreSQL search index', () => {
     await expect(runNextRebuild({ rebuilds: engine, builder: engine, history: failing }, { owner: 'w', leaseMs: 30_000, batchSize: 10 })).rejects.toThrow('event store down');
     expect(await engine.progress(tenantId, 'articles')).toMatchObject({ status: 'pending', attempts: 1, error: 'event store down' });
     expect(await engine.search(searchRequest(tenantId, 'sextant '))).toMatchObject({ total: 1 });
-    await pool.query(`UPDATE generations SET retry_at = now() WHERE tenant_id = $1 AND status = 'pending'`, [tenantId]);
+    await pool.query(`UPDATE generations SET retry_at = now() - interval '1 second' WHERE tenant_id = $1 AND status = 'pending'`, [tenantId]);
     await rebuildAll(engine);
     expect(await engine.progress(tenantId, 'articles')).toMatchObject({ status: 'active', attempts: 2 });
     expect(await engine.search(searchRequest(tenantId, 'sextant '))).toMatchObject({ total: 1 });
