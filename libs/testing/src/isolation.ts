@@ -35,6 +35,14 @@ export async function createTestDatabase(serverUrl: string, label: string): Prom
       const client = new pg.Client({ connectionString: withDatabase(serverUrl, 'postgres') });
       await client.connect();
       try {
+        // Pools that were just ended may still be closing their connections; terminating those
+        // makes pg raise an error in the test process. Give them a moment, then force the rest.
+        const deadline = Date.now() + 3_000;
+        while (Date.now() < deadline) {
+          const { rows } = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name]);
+          if (rows[0]!.n === 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
         await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       } finally {
         await client.end();
