@@ -9,3 +9,4 @@ export { generatePrismaClient, type GeneratePrismaClientOptions } from './genera
 export { schemaEngineVersion } from './schema-engine-loader';
 export { createPgOutboxRelayStore, createPgOutboxWakeups } from './pg-outbox';
 export { isDatabaseUnavailable, withDatabaseAvailability, DATABASE_RETRY_AFTER_SECONDS } from './database-availability';
+export { inTransaction } from './in-transaction';

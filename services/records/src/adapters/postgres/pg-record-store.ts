@@ -4,7 +4,7 @@ import type { Collection } from '../../domain/collection';
 import type { StoredRecord } from '../../domain/record';
 import type { DecidedChanges, IdempotentRequest, RecordStore, RecordWriteResult, WriteOutcome } from '../../application/ports';
 import { claimIdempotencyKey, isPgError, storeIdempotentResult, UNIQUE_VIOLATION, type SqlClient } from './pg-idempotency';
-import { inTransaction } from './pg-transaction';
+import { inTransaction } from '@hexbase/db';
 import { CLAIM_UNIQUE_VALUES_SQL } from './unique-values-sql';
 import { uniqueViolation } from '../../domain/collection';
 import { listRecordPage } from './pg-record-query';

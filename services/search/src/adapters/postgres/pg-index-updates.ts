@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { needsRebuild } from '../../domain/index-settings';
 import type { IndexUpdates } from '../../application/ports';
 import { applyChanges, lockIndex } from './pg-documents';
-import { inTransaction } from './pg-transaction';
+import { inTransaction } from '@hexbase/db';
 
 /**
  * The index kept in step with events, in PostgreSQL (schema `search`). A record change is

@@ -3,7 +3,7 @@ import { conflict, notFound } from '@hexbase/contracts';
 import type { SearchSettings } from '../../domain/index-settings';
 import type { GenerationBuilder, RebuildJob, RebuildProgress, Rebuilds, RebuildSource, RebuildStatus } from '../../application/ports';
 import { applyChanges, changeOfRow, dropGeneration, lockIndex, type DocumentRow, type SqlClient } from './pg-documents';
-import { inTransaction } from './pg-transaction';
+import { inTransaction } from '@hexbase/db';
 
 export interface PgRebuildOptions {
   /** How long each step renews a job's lease for. */

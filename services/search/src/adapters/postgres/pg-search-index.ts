@@ -5,7 +5,7 @@ import { classWeights, type SearchSettings } from '../../domain/index-settings';
 import type { FacetCount, FacetResult, SearchHit, SearchIndex, SearchRequest } from '../../application/ports';
 import { escapeLike, planQuery, type QueryPlan } from './pg-query-plan';
 import type { SqlClient } from './pg-documents';
-import { inTransaction } from './pg-transaction';
+import { inTransaction } from '@hexbase/db';
 
 /** Values shown per facet, most frequent first. */
 export const FACET_VALUES_SHOWN = 20;
