@@ -7,18 +7,21 @@ import { call, startPipeline, type Pipeline } from './support/pipeline';
 
 const RELAY_ENTRY = 'services/records/src/relay-main.ts';
 const EVENT_STORE_ENTRY = 'services/event-store/src/main.ts';
+const SEARCH_ENTRY = 'services/search/src/main.ts';
 
 let pipeline: Pipeline;
 let amqp: AmqpConnection;
 /** The processes of the pipeline as they are now: the tests stop and restart them. */
 let records: ServiceProcess;
 let eventStore: ServiceProcess;
+let search: ServiceProcess;
 
 beforeAll(async () => {
   // A short drain after SIGTERM: long enough to watch readiness turn to 503 while requests are still served.
-  pipeline = await startPipeline(testServers(), 'graceful', { SHUTDOWN_DRAIN_MS: '1000' });
+  pipeline = await startPipeline(testServers(), 'graceful', { SHUTDOWN_DRAIN_MS: '1000' }, { search: true });
   records = pipeline.records;
   eventStore = pipeline.eventStore;
+  search = pipeline.search!;
   amqp = createAmqpConnection({ url: testServers().rabbitmqUrl, name: 'graceful-shutdown-test' });
   await amqp.waitUntilConnected(10_000);
   const created = await call(records, 'POST', '/v1/collections', { name: 'orders', schema: { type: 'object' } });
@@ -26,10 +29,12 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all([records?.stop(), eventStore?.stop()]);
+  await Promise.all([records?.stop(), eventStore?.stop(), search?.stop()]);
   const channel = await amqp?.createChannel().catch(() => undefined);
   if (channel && pipeline) {
-    for (const queue of [pipeline.eventStoreQueue, `${pipeline.eventStoreQueue}.retry.1`, `${pipeline.eventStoreQueue}.retry.2`, `${pipeline.eventStoreQueue}.dlq`]) await channel.deleteQueue(queue).catch(() => undefined);
+    for (const consumer of [pipeline.eventStoreQueue, pipeline.searchQueue]) {
+      for (const queue of [consumer, `${consumer}.retry.1`, `${consumer}.retry.2`, `${consumer}.retry.3`, `${consumer}.dlq`]) await channel.deleteQueue(queue).catch(() => undefined);
+    }
     await channel.deleteExchange(pipeline.exchange).catch(() => undefined);
   }
   await amqp?.close();
@@ -116,6 +121,33 @@ function steadyWrites(label: string, workers: number) {
   return { attempts, done, accepted: () => attempts.filter((attempt) => attempt.outcome === 201).map((attempt) => attempt.id) };
 }
 
+/** `record.created` events of new orders, as the records relay would publish them. */
+function orderEvents(count: number, label: string): EventEnvelope[] {
+  return Array.from({ length: count }, (): EventEnvelope => {
+    const id = `${label}-${randomUUID()}`;
+    return {
+      specversion: '1.0',
+      id: randomUUID(),
+      source: '/hexbase/records',
+      type: 'record.created',
+      subject: `orders/${id}`,
+      time: new Date().toISOString(),
+      datacontenttype: 'application/json',
+      dataschema: recordSchemaUri('record.created'),
+      data: { collection: 'orders', id, version: 1, data: { label } },
+      tenantid: 'default',
+      streamid: `orders/${id}`,
+      streamversion: 1,
+    };
+  });
+}
+
+async function publish(events: EventEnvelope[]): Promise<void> {
+  const publisher = createAmqpPublisher(amqp, { exchange: pipeline.exchange });
+  await publisher.publish(events);
+  await publisher.close();
+}
+
 describe('graceful shutdown under load', () => {
   it('records-relay: SIGTERM mid-drain exits 0, and after a restart every event reaches the event store once', async () => {
     expect(await pipeline.relay.stop('SIGTERM')).toBe(0);
@@ -137,27 +169,9 @@ describe('graceful shutdown under load', () => {
   });
 
   it('event-store: SIGTERM while consuming exits 0, and after a restart nothing is lost or stored twice', async () => {
-    const events = Array.from({ length: 500 }, (): EventEnvelope => {
-      const id = `consumed-${randomUUID()}`;
-      return {
-        specversion: '1.0',
-        id: randomUUID(),
-        source: '/hexbase/records',
-        type: 'record.created',
-        subject: `orders/${id}`,
-        time: new Date().toISOString(),
-        datacontenttype: 'application/json',
-        dataschema: recordSchemaUri('record.created'),
-        data: { collection: 'orders', id, version: 1, data: {} },
-        tenantid: 'default',
-        streamid: `orders/${id}`,
-        streamversion: 1,
-      };
-    });
+    const events = orderEvents(500, 'consumed');
     const eventIds = events.map((event) => event.id);
-    const publisher = createAmqpPublisher(amqp, { exchange: pipeline.exchange });
-    await publisher.publish(events);
-    await publisher.close();
+    await publish(events);
 
     const storedCount = () => sqlCount('SELECT count(*) AS n FROM event_store.events WHERE event_id = ANY($1::uuid[])', [eventIds]);
     await eventually(async () => ((await storedCount()) > 0 ? true : undefined), { intervalMs: 5, what: 'the event store to be consuming' });
@@ -167,6 +181,20 @@ describe('graceful shutdown under load', () => {
     eventStore = await restart(EVENT_STORE_ENTRY, 'EVENT_STORE_PORT');
     await eventStoreHoldsOnce(eventIds, `all ${events.length} published events in the event store`);
     await expectContiguousLog();
+  });
+
+  it('search: SIGTERM while indexing exits 0, and after a restart every record is indexed', async () => {
+    const events = orderEvents(500, 'indexed');
+    const recordIds = events.map((event) => (event.data as { id: string }).id);
+    const indexedCount = () => sqlCount('SELECT count(DISTINCT record_id) AS n FROM search.documents WHERE record_id = ANY($1::text[])', [recordIds]);
+    await publish(events);
+    await eventually(async () => ((await indexedCount()) > 0 ? true : undefined), { intervalMs: 5, what: 'search to be indexing' });
+    expect(await terminateWhileWatchingReadiness(search)).toBe(0);
+    expect(await indexedCount()).toBeLessThan(events.length);
+
+    search = await restart(SEARCH_ENTRY, 'SEARCH_PORT');
+    await eventually(async () => ((await indexedCount()) === events.length ? true : undefined), { timeoutMs: 30_000, what: `all ${events.length} records in the search index` });
+    expect(await sqlCount('SELECT count(*) AS n FROM search.documents WHERE record_id = ANY($1::text[]) AND version <> 1', [recordIds])).toBe(0);
   });
 
   it('records: SIGTERM during steady writes loses no accepted write and half-writes nothing', async () => {

@@ -1,3 +1,4 @@
+import { DEFAULT_DRAIN_MS } from '@hexbase/http';
 import { readDelays, readInfrastructureConfig, readInt, readServiceHost, readServicePort, readString, readUrl, type InfrastructureConfig } from '@hexbase/config';
 
 export interface SearchConfig extends InfrastructureConfig {
@@ -9,6 +10,8 @@ export interface SearchConfig extends InfrastructureConfig {
   /** How long a search given a consistency token waits for the index to catch up. */
   consistencyTimeoutMs: number;
   rebuild: { batchSize: number; pollIntervalMs: number; leaseMs: number };
+  /** After SIGTERM, how long the process keeps serving with readiness at 503 before it stops accepting (SHUTDOWN_DRAIN_MS). */
+  shutdownDrainMs: number;
 }
 
 export function readSearchConfig(env: Record<string, string | undefined> = process.env): SearchConfig {
@@ -29,5 +32,6 @@ export function readSearchConfig(env: Record<string, string | undefined> = proce
       pollIntervalMs: readInt(env, 'SEARCH_REBUILD_POLL_INTERVAL_MS', 1_000, { min: 10, max: 60_000 }),
       leaseMs: readInt(env, 'SEARCH_REBUILD_LEASE_MS', 30_000, { min: 1_000, max: 600_000 }),
     },
+    shutdownDrainMs: readInt(env, 'SHUTDOWN_DRAIN_MS', DEFAULT_DRAIN_MS, { min: 0, max: 60_000 }),
   };
 }

@@ -56,6 +56,7 @@ const app = await buildApp(
 const address = await listenAndServe(app, { host: config.host, port: config.port });
 logger.info({ address }, 'search listening');
 gracefulShutdown(app, {
+  drainMs: config.shutdownDrainMs,
   onDrain: async () => {
     await indexer.stop();
     await worker.stop();
