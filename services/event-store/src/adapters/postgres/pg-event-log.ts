@@ -84,13 +84,14 @@ async function appendInTransaction(client: pg.PoolClient, event: EventEnvelope):
   }
   // Delivered on commit; sent before log_head is taken so the serialised part of the append stays short (pg-log-watcher.ts).
   await client.query(`NOTIFY ${LOG_APPENDED_CHANNEL}`);
-  const { rows: head } = await client.query<{ position: string }>('UPDATE log_head SET position = position + 1 WHERE id = 1 RETURNING position');
-  const position = Number(head[0]!.position);
-  await client.query(
-    `INSERT INTO events (position, event_id, tenant_id, stream_id, stream_version, type, time, data, envelope, correlation_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-    [position, event.id, event.tenantid, event.streamid, event.streamversion, event.type, event.time, JSON.stringify(event.data ?? null), JSON.stringify({ ...event, data: undefined }), event.correlationid ?? null],
-  );
   await client.query('UPDATE streams SET version = $3, updated_at = now() WHERE tenant_id = $1 AND stream_id = $2', [event.tenantid, event.streamid, event.streamversion]);
+  // Last, and in one statement: from here to the commit every other appender waits on log_head.
+  const { rows: head } = await client.query<{ position: string }>(
+    `WITH head AS (UPDATE log_head SET position = position + 1 WHERE id = 1 RETURNING position)
+     INSERT INTO events (position, event_id, tenant_id, stream_id, stream_version, type, time, data, envelope, correlation_id)
+     SELECT head.position, $1, $2, $3, $4, $5, $6, $7, $8, $9 FROM head RETURNING position`,
+    [event.id, event.tenantid, event.streamid, event.streamversion, event.type, event.time, JSON.stringify(event.data ?? null), JSON.stringify({ ...event, data: undefined }), event.correlationid ?? null],
+  );
+  const position = Number(head[0]!.position);
   return { kind: 'appended', position };
 }
