@@ -120,8 +120,8 @@ function recordValues(record: StoredRecord): unknown[] {
 /**
  * Wakes the relay after commits that appended events. The NOTIFY is sent after the commit, not
  * inside the write transaction: PostgreSQL serializes the commits of all notifying transactions
- * (a database-wide lock held until the commit record is flushed), which would cap writes at one
- * WAL flush each. At most one NOTIFY is in flight; rings that come meanwhile are folded into one
+ * (one lock for the whole server, held until the commit record is flushed), which would cap
+ * writes at one WAL flush each. At most one NOTIFY is in flight; rings that come meanwhile are folded into one
  * more, sent once it returns, so every commit is followed by a NOTIFY that started after it. A
  * lost wake-up (the process dies after the commit, the NOTIFY fails) only delays the events until
  * the relay's next poll.
